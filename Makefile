@@ -1,0 +1,69 @@
+# gotox/callx: true indirect jumps and calls for eBPF, as a kernel patch
+# series over Debian's linux-source-6.12. The two commands: 'make run' and
+# 'make test'. See README.md.
+
+ARCH ?= x86_64
+ARCHES := x86_64 arm64
+S := scripts
+
+.PHONY: all run test test-debug check bench deps tree tree-clean export \
+	series-check baseline kernels userspace initramfs clean help
+
+all: run
+
+help:
+	@sed -n 's/^## //p' README.md
+
+deps:
+	$(S)/deps.sh
+
+build/linux/.git/HEAD: | deps
+	$(S)/tree.sh
+
+tree: build/linux/.git/HEAD
+
+tree-clean: series-check
+	rm -rf build/linux build/obj build/user build/initramfs
+
+export:
+	$(S)/export.sh
+
+series-check:
+	$(S)/series-check.sh
+
+# kernel-x86_64, kernel-arm64, kernel-x86_64-debug
+kernel-%: tree
+	$(S)/kernel.sh $*
+
+# userspace-x86_64, userspace-arm64 (needs the kernel's BTF)
+userspace-%: kernel-%
+	$(S)/userspace.sh $*
+
+# initramfs-x86_64, initramfs-arm64, initramfs-x86_64-debug
+initramfs-x86_64-debug: kernel-x86_64-debug userspace-x86_64
+	$(S)/initramfs.sh x86_64-debug
+initramfs-%: userspace-%
+	$(S)/initramfs.sh $*
+
+## make run [ARCH=arm64]    build, boot the patched kernel and show the demo
+run: initramfs-$(ARCH)
+	$(S)/run.sh $(ARCH)
+
+## make test                selftests in x86_64 and arm64, JIT and interpreter
+test: $(addprefix initramfs-,$(ARCHES))
+	$(S)/test.sh $(ARCHES)
+
+## make test-debug          the same tests on the KASAN/lockdep x86_64 kernel
+test-debug: initramfs-x86_64-debug
+	$(S)/test.sh x86_64-debug
+
+## make check               checkpatch and build every prefix of the series
+check: tree
+	$(S)/check.sh
+
+## make baseline            record test_verifier counts (unpatched tree only)
+baseline:
+	$(S)/baseline.sh
+
+clean:
+	rm -rf build/obj build/user build/initramfs build/results

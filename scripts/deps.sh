@@ -1,0 +1,40 @@
+#!/bin/bash
+# Install the host packages the project needs (Debian 12), and unpack the
+# arm64 busybox (busybox-static:arm64 conflicts with the host's own
+# busybox-static, so it is downloaded and unpacked into build/dl/).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+pkgs=(linux-source-6.12 build-essential bc bison flex libssl-dev libelf-dev
+      zlib1g-dev libzstd-dev libcap-dev dwarves ccache cpio kmod rsync xz-utils
+      python3 git clang-22 lld-22 llvm-22 qemu-system-x86 qemu-system-arm
+      busybox-static gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+      libc6-dev-arm64-cross libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64)
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$sudo dpkg --add-architecture arm64
+	rm -f "$top/build/.apt-updated"
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	$sudo apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
+		"${missing[@]}"
+fi
+
+bb=$top/build/dl/busybox-arm64
+if [ ! -x "$bb/bin/busybox" ]; then
+	mkdir -p "$top/build/dl"
+	cd "$top/build/dl"
+	rm -f busybox-static_*_arm64.deb
+	apt-get download -q busybox-static:arm64 ||
+		{ $sudo apt-get update -q && apt-get download -q busybox-static:arm64; }
+	rm -rf "$bb"
+	dpkg-deb -x busybox-static_*_arm64.deb "$bb"
+fi

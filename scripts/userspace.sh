@@ -1,0 +1,83 @@
+#!/bin/bash
+# Build what runs in the guest for one architecture, from build/linux:
+# static bpftool, test_verifier and test_progs (with the prog_tests of
+# guest/prog_tests.list and the BPF objects they need), all against the
+# BTF of the x86_64 or arm64 test kernel.
+#   scripts/userspace.sh x86_64|arm64
+# Output: build/user/<arch>/
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+arch=${1:?usage: userspace.sh x86_64|arm64}
+tree=$top/build/linux
+kobj=$top/build/obj/$arch
+out=$top/build/user/$arch
+st=$tree/tools/testing/selftests/bpf
+
+[ -f "$kobj/vmlinux" ] || { echo "userspace: build the $arch kernel first" >&2; exit 1; }
+
+case $arch in
+x86_64)	cross=(); cc=gcc ;;
+arm64)	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-); cc=aarch64-linux-gnu-gcc ;;
+*)	echo "userspace: unknown arch '$arch'" >&2; exit 1 ;;
+esac
+
+# BPF objects are built by clang-22; the JIT disassembler of test_progs and
+# bpftool is left out (no LLVM for the guest): jited images are dumped raw
+# and disassembled on the host.
+llvm=(CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 LLVM_OBJCOPY=llvm-objcopy-22
+      feature-llvm=0)
+# -static goes in LDLIBS, not LDFLAGS: LDFLAGS would reach libbpf.so too.
+static_libs="-static -lelf -lz -lzstd -lrt -lpthread"
+
+# The subset of selftests: two directories of links at the depth of
+# progs/ and prog_tests/, so that their relative includes still resolve.
+vm_tests=vm_prog_tests
+vm_progs=vm_progs
+grep -qx "/tools/testing/selftests/bpf/$vm_tests/" "$tree/.git/info/exclude" 2>/dev/null ||
+	printf '/tools/testing/selftests/bpf/%s/\n' "$vm_tests" "$vm_progs" >> "$tree/.git/info/exclude"
+rm -rf "${st:?}/$vm_tests" "${st:?}/$vm_progs"
+mkdir -p "$st/$vm_tests" "$st/$vm_progs"
+for h in "$st"/progs/*.h; do ln -s "../progs/${h##*/}" "$st/$vm_progs/"; done
+needed=(btf_data)
+while read -r t; do
+	case $t in ''|'#'*) continue ;; esac
+	src=$st/prog_tests/$t.c
+	[ -f "$src" ] || { echo "userspace: guest/prog_tests.list: no prog_tests/$t.c" >&2; exit 1; }
+	ln -s "../prog_tests/$t.c" "$st/$vm_tests/"
+	mapfile -t -O ${#needed[@]} needed < <(grep -ohE '"[A-Za-z0-9_]+\.(l?skel\.h|bpf\.o)"' "$src" |
+		sed -E 's/"([A-Za-z0-9_]+)(_lskel)?\.(l?skel\.h|bpf\.o)"/\1/' | sort -u)
+done < "$top/guest/prog_tests.list"
+for p in $(printf '%s\n' "${needed[@]}" | sort -u); do
+	[ -f "$st/progs/$p.c" ] || { echo "userspace: no progs/$p.c" >&2; exit 1; }
+	ln -sf "../progs/$p.c" "$st/$vm_progs/"
+done
+
+# test_progs.c includes <prog_tests/tests.h>: make the subset's header the
+# one found (through -I$(OUTPUT)), and no stale one in the source tree.
+rm -f "$st/prog_tests/tests.h"
+mkdir -p "$out/selftests/prog_tests" "$out/bpftool"
+ln -sf "$st/$vm_tests/tests.h" "$out/selftests/prog_tests/tests.h"
+make -C "$st" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
+	OUTPUT="$out/selftests" VMLINUX_BTF="$kobj/vmlinux" \
+	TRUNNER_TESTS_DIR=$vm_tests TRUNNER_BPF_PROGS_DIR=$vm_progs \
+	TRUNNER_EXTRA_FILES= LSKELS= LSKELS_EXTRA= LINKED_SKELS= \
+	LDLIBS="$static_libs" \
+	"$out/selftests/test_verifier" "$out/selftests/test_progs" 2>&1 |
+	# test_maps shares OUTPUT and so the overridden test directory
+	{ grep -v -e 'warning: overriding recipe for target' \
+		  -e 'warning: ignoring old recipe for target' || true; }
+
+make -C "$tree/tools/bpf/bpftool" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
+	OUTPUT="$out/bpftool/" EXTRA_LDFLAGS=-static
+# Our own guest programs: jitdump (C, static, on the selftests' libbpf) and
+# the demo BPF objects (clang-22).
+inc=$out/selftests/tools/include
+$cc -O2 -Wall -I"$inc" -o "$out/jitdump" "$top/guest/jitdump.c" \
+	"$out/selftests/tools/build/libbpf/libbpf.a" $static_libs
+mkdir -p "$out/demo"
+for src in "$top"/guest/demo/*.bpf.c; do
+	clang-22 --target=bpf -O2 -mcpu=v4 -g -I"$inc" -I"$tree/tools/include/uapi" \
+		-c "$src" -o "$out/demo/$(basename "$src" .c).o"
+done
+echo "userspace: $arch built in build/user/$arch"
