@@ -33,8 +33,8 @@ if [ ! -x "$bb/bin/busybox" ]; then
 	mkdir -p "$top/build/dl"
 	cd "$top/build/dl"
 	rm -f busybox-static_*_arm64.deb
-	apt-get download -q busybox-static:arm64 ||
-		{ $sudo apt-get update -q && apt-get download -q busybox-static:arm64; }
+	apt-get download -q -o APT::Sandbox::User=root busybox-static:arm64 ||
+		{ $sudo apt-get update -q && apt-get download -q -o APT::Sandbox::User=root busybox-static:arm64; }
 	rm -rf "$bb"
 	dpkg-deb -x busybox-static_*_arm64.deb "$bb"
 fi

@@ -29,18 +29,19 @@ function verifier_line(line,    m, kind, rest, name) {
 }
 
 # test_progs: "#7      name:OK", "#7/2    name/sub:SKIP", "#7 name:OK (SKIP: 1/3)"
-function progs_line(line,    num, name, res) {
+function progs_line(line,    num, name, res, parent) {
 	num = line; sub(/[ \t].*/, "", num)
 	name = line; sub(/^#[0-9\/]+[ \t]+/, "", name)
-	res = name; sub(/.*:/, "", res)
-	sub(/:[^:]*$/, "", name)
+	match(name, /:(OK|SKIP|FAIL)( \(SKIP: [0-9]+\/[0-9]+\))?$/)
+	res = substr(name, RSTART + 1, 4)
+	name = substr(name, 1, RSTART - 1)
 	if (num ~ /\//) {
 		parent = num; sub(/\/.*/, "", parent)
 		has_sub[parent] = 1
 	} else if (num in has_sub) {
 		return		# its subtests were reported one by one
 	}
-	if (res ~ /^OK/)	result("PASS", "test_progs/" name)
+	if (res == "OK")	result("PASS", "test_progs/" name)
 	else if (res == "SKIP")	result("SKIP", "test_progs/" name)
 	else			result("FAIL", "test_progs/" name)
 }
@@ -60,7 +61,7 @@ in_runner && /^Summary: / { summary = 1; next }
 in_runner && runner == "test_verifier" && /^#[0-9]+\/[up] / {
 	before = vfail; verifier_line($0); if (vfail > before) saw_fail = 1; next
 }
-in_runner && runner == "test_progs" && /^#[0-9]+(\/[0-9]+)?[ \t]+.*:(OK|SKIP|FAIL)/ {
+in_runner && runner == "test_progs" && /^#[0-9]+(\/[0-9]+)?[ \t]+.*:(OK|SKIP|FAIL)( \(SKIP: [0-9]+\/[0-9]+\))?$/ {
 	if ($0 ~ /:FAIL$/) saw_fail = 1
 	progs_line($0); next
 }
