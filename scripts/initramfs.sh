@@ -32,7 +32,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,usr/sbin,proc,sys,dev,tmp,selftests,guest,demo}
 cp "$busybox" "$root/bin/busybox"
 cp "$top/guest/init" "$root/init"
-cp "$top"/guest/*.sh "$root/guest/"
+cp "$top"/guest/*.sh "$top/guest/needs-jit.list" "$root/guest/"
 cp "$user/bpftool/bpftool" "$user/jitdump" "$root/usr/sbin/"
 cp "$user/selftests/test_verifier" "$user/selftests/test_progs" "$mod/bpf_testmod.ko" \
 	"$root/selftests/"

@@ -46,7 +46,8 @@ function progs_line(line,    num, name, res, parent) {
 	else			result("FAIL", "test_progs/" name)
 }
 
-/^@@ begin / { runner = $3; in_runner = 1; saw_fail = 0; summary = 0; next }
+/^@@ skip / { sub(/^@@ skip /, ""); result("SKIP", $0); next }
+/^@@ begin / { runner = $3; in_runner = 1; saw_fail = 0; summary = 0; repeats = 0; next }
 /^@@ end / {
 	rc = $4; sub(/^rc=/, "", rc)
 	if (rc != 0 && !saw_fail)
@@ -58,6 +59,9 @@ function progs_line(line,    num, name, res, parent) {
 	next
 }
 in_runner && /^Summary: / { summary = 1; next }
+# test_progs repeats the failed tests' output after its summary
+in_runner && /^All error logs:$/ { repeats = 1; next }
+in_runner && repeats { next }
 in_runner && runner == "test_verifier" && /^#[0-9]+\/[up] / {
 	before = vfail; verifier_line($0); if (vfail > before) saw_fail = 1; next
 }
