@@ -16,6 +16,8 @@ fail=0
 mapfile -t series < <(ls "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-' || true)
 echo "check: checkpatch --strict on ${#series[@]} patches"
 for p in "${series[@]}"; do
+	# FILE_PATH_CHANGES (new file: update MAINTAINERS?) is answered once,
+	# by the patch that updates MAINTAINERS for all the new files.
 	if ! out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --quiet --no-summary \
 			--ignore FILE_PATH_CHANGES "$p" 2>&1); then
 		echo "check: FAIL checkpatch ${p##*/}:"
