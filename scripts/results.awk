@@ -71,6 +71,8 @@ in_runner && runner == "test_progs" && /^#[0-9]+(\/[0-9]+)?[ \t]+.*:(OK|SKIP|FAI
 }
 in_runner { next }
 /^@@ guest-exit / { verdict = $3 }
+# The one boot banner of a PROVE_RCU kernel that names lockdep is no splat.
+/^rcu:[ \t]*RCU lockdep checking is enabled\.$/ { next }
 /BUG:|WARNING:|KASAN|lockdep|Kernel panic|Oops/ { result("FAIL", "kernel/splat: " $0) }
 END {
 	if (in_runner)
