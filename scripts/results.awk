@@ -7,13 +7,16 @@
 
 function result(what, name) { print label ": " what " " name }
 
-# test_verifier: "#12/p descr OK", "#12/u descr SKIP (why)", "#12/p descr FAIL..."
+# test_verifier: "#12/p descr OK", "#12/u descr SKIP (why)", "#12/p descr FAIL...",
+# "#12/p descr Did not run the program (not supported) OK"
 function verifier_line(line,    m, kind, rest, name) {
 	match(line, /^#[0-9]+\/[up] /)
 	kind = substr(line, RSTART + RLENGTH - 2, 1)
 	rest = substr(line, RLENGTH + 1)
 	suffix = (kind == "u") ? " [unpriv]" : ""
-	if (match(rest, / ([0-9]+ cases )?OK( \(NOTE:.*\))?$/)) {
+	# "Did not run the program (not supported)": loaded and verified, but
+	# BPF_PROG_TEST_RUN does not exist for its type; test_verifier passes it.
+	if (match(rest, / (Did not run the program \([a-z ]+\) )*([0-9]+ cases )?OK( \(NOTE:.*\))?$/)) {
 		result("PASS", "test_verifier/" substr(rest, 1, RSTART - 1) suffix)
 		vpass++
 	} else if (match(rest, / SKIP( \(.*\))?$/)) {
@@ -21,7 +24,7 @@ function verifier_line(line,    m, kind, rest, name) {
 		result("SKIP", "test_verifier/" substr(rest, 1, RSTART - 1) suffix (why != "" ? " " why : ""))
 		vskip++
 	} else {
-		sub(/ +(\(run [0-9]+\/[0-9]+\) )*FAIL.*$/, "", rest)
+		sub(/ +(\(run [0-9]+\/[0-9]+\) |Did not run the program \([a-z ]+\) )*FAIL.*$/, "", rest)
 		sub(/ +$/, "", rest)
 		result("FAIL", "test_verifier/" rest suffix)
 		vfail++
