@@ -12,7 +12,7 @@ S := scripts
 all: run
 
 help:
-	@sed -n 's/^## //p' README.md
+	@sed -n 's/^## //p' Makefile
 
 deps:
 	$(S)/deps.sh
