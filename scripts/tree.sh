@@ -75,8 +75,9 @@ fi
 # The cover letter's subject and text become the branch description, which
 # 'make export' writes back.
 awk -v who="$name" '
-	/^Subject: / && !subj { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = 1; print; print ""; next }
-	subj && !body && /^$/ { body = 1; next }
+	/^Subject: / && !subj { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0; next }
+	subj && !body && /^ / { subj = subj $0; next }	# folded subject
+	subj && !body && /^$/ { body = 1; print subj; print ""; next }
 	body && $0 ~ "^" who " \\([0-9]+\\):$" { exit }
 	body { print }
 ' "$top/patches/0000-cover-letter.patch" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > .git/description.cover
