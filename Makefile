@@ -57,6 +57,10 @@ test: $(addprefix initramfs-,$(ARCHES))
 test-debug: initramfs-x86_64-debug
 	$(S)/test.sh x86_64-debug
 
+## make bench               gotox vs compare tree, instructions per dispatch (bench/results.md)
+bench: $(addprefix initramfs-,$(ARCHES))
+	$(S)/bench.sh $(ARCHES)
+
 ## make check               checkpatch and build every prefix of the series
 check: tree
 	$(S)/check.sh

@@ -29,7 +29,7 @@ esac
 [ -x "$busybox" ] || { echo "initramfs: no busybox for $arch ($busybox)" >&2; exit 1; }
 
 rm -rf "$root"
-mkdir -p "$root"/{bin,usr/sbin,proc,sys,dev,tmp,selftests,guest,demo}
+mkdir -p "$root"/{bin,usr/sbin,proc,sys,dev,tmp,selftests,guest,demo,bench}
 cp "$busybox" "$root/bin/busybox"
 cp "$top/guest/init" "$root/init"
 cp "$top"/guest/*.sh "$top/guest/needs-jit.list" "$root/guest/"
@@ -39,6 +39,10 @@ cp "$user/selftests/test_verifier" "$user/selftests/test_progs" "$mod/bpf_testmo
 cp "$user"/selftests/*.bpf.o "$root/selftests/"
 if ls "$user"/demo/*.bpf.o >/dev/null 2>&1; then
 	cp "$user"/demo/*.bpf.o "$root/demo/"
+fi
+if [ -x "$user/bench/bench" ]; then
+	cp "$user/bench/bench" "$root/usr/sbin/"
+	cp "$user"/bench/*.bpf.o "$root/bench/"
 fi
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$root.cpio"
 echo "initramfs: build/initramfs/$flavour.cpio ($(du -h "$root.cpio" | cut -f1))"

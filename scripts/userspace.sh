@@ -70,8 +70,8 @@ make -C "$st" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
 
 make -C "$tree/tools/bpf/bpftool" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
 	OUTPUT="$out/bpftool/" EXTRA_LDFLAGS=-static
-# Our own guest programs: jitdump (C, static, on the selftests' libbpf) and
-# the demo BPF objects (clang-22).
+# Our own guest programs: jitdump (C, static, on the selftests' libbpf),
+# the demo BPF objects (clang-22) and the bench (bench/Makefile).
 inc=$out/selftests/tools/include
 $cc -O2 -Wall -I"$inc" -o "$out/jitdump" "$top/guest/jitdump.c" \
 	"$out/selftests/tools/build/libbpf/libbpf.a" $static_libs
@@ -80,4 +80,6 @@ for src in "$top"/guest/demo/*.bpf.c; do
 	clang-22 --target=bpf -O2 -mcpu=v4 -g -I"$inc" -I"$tree/tools/include/uapi" \
 		-c "$src" -o "$out/demo/$(basename "$src" .c).o"
 done
+make -C "$top/bench" -s O="$out/bench" CC="$cc" INC="$inc" UAPI="$tree/tools/include/uapi" \
+	LIBBPF="$out/selftests/tools/build/libbpf/libbpf.a" LDLIBS="$static_libs"
 echo "userspace: $arch built in build/user/$arch"
