@@ -18,7 +18,7 @@
  *   bench-verifier <variant> <prog> insns=<n> states=<n> xlated=<n> jited=<n>
  *   bench <variant> N=<n> seq=<f> rnd=<f> insns=<n> states=<n> xlated=<n> jited=<n> check=<x>
  * seq: mean over keys 0..N (N hits the default) of seq<N>, less empty;
- * rnd: (rnd<N> - rndbase<N>) / 64, keys from bpf_get_prandom_u32();
+ * rnd: (rnd<N> - rndbase<N>) / 16, keys from bpf_get_prandom_u32();
  * insns, states, xlated (insns), jited (bytes): of seq<N>;
  * check: a hash of seq<N>'s return values, the same for every variant.
  */
@@ -31,7 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#define LOOPS		64		/* as in switch.bpf.c */
+#define LOOPS		16		/* as in switch.bpf.c */
 #define OPERAND		0x12345678	/* skb->priority, the switch's operand */
 #define MAX_PROGS	64
 #define LOG_SIZE	(1 << 16)

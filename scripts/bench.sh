@@ -151,7 +151,7 @@ END {
 	print ""
 	print "## Instructions per dispatch, random keys"
 	print ""
-	print "64 dispatches a run on keys from `bpf_get_prandom_u32() % (N + 1)`, less the"
+	print "16 dispatches a run on keys from `bpf_get_prandom_u32() % (N + 1)`, less the"
 	print "same loop without the switch. Instruction counts do not see branch"
 	print "mispredictions: on real hardware random keys cost the compare tree a"
 	print "misprediction at about every other level, and the indirect jump a target"
