@@ -45,7 +45,8 @@ if [ ${#commits[@]} -gt 0 ]; then
 			continue
 		fi
 		if git -C "$tree" diff --quiet "$c^" "$c" -- tools/ ||
-		   "$top/scripts/userspace.sh" x86_64 >"$top/build/check.log" 2>&1; then
+		   USERSPACE_PREFIX=1 "$top/scripts/userspace.sh" x86_64 \
+			>"$top/build/check.log" 2>&1; then
 			:
 		else
 			echo "check: FAIL patch $i does not build (x86_64 userspace):"

@@ -43,7 +43,16 @@ needed=(btf_data)
 while read -r t; do
 	case $t in ''|'#'*) continue ;; esac
 	src=$st/prog_tests/$t.c
-	[ -f "$src" ] || { echo "userspace: guest/prog_tests.list: no prog_tests/$t.c" >&2; exit 1; }
+	if [ ! -f "$src" ]; then
+		# make check builds prefixes of the series: a test the series adds
+		# later is not there yet.
+		if [ "${USERSPACE_PREFIX:-0}" = 1 ]; then
+			echo "userspace: prog_tests/$t.c not in this prefix of the series, left out"
+			continue
+		fi
+		echo "userspace: guest/prog_tests.list: no prog_tests/$t.c" >&2
+		exit 1
+	fi
 	ln -s "../prog_tests/$t.c" "$st/$vm_tests/"
 	mapfile -t -O ${#needed[@]} needed < <(grep -ohE '"[A-Za-z0-9_]+\.(l?skel\.h|bpf\.o)"' "$src" |
 		sed -E 's/"([A-Za-z0-9_]+)(_lskel)?\.(l?skel\.h|bpf\.o)"/\1/' | sort -u)
