@@ -57,7 +57,7 @@ test: $(addprefix initramfs-,$(ARCHES))
 test-debug: initramfs-x86_64-debug
 	$(S)/test.sh x86_64-debug
 
-## make bench               gotox vs compare tree, instructions per dispatch (bench/results.md)
+## make bench               gotox vs compare tree, callx vs other calls (bench/results.md)
 bench: $(addprefix initramfs-,$(ARCHES))
 	$(S)/bench.sh $(ARCHES)
 

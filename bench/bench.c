@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench: run the switch programs of bench/switch.bpf.c through
- * BPF_PROG_TEST_RUN and print what one dispatch costs.
+ * bench: run the switch programs of bench/switch.bpf.c and the call
+ * programs of bench/calls.bpf.c through BPF_PROG_TEST_RUN and print what
+ * one dispatch or one call costs.
  *
  *   bench [-r REPEAT] [-s SAMPLES] OBJ...     e.g. bench gotox.bpf.o tree.bpf.o
  *
@@ -21,8 +22,16 @@
  * rnd: (rnd<N> - rndbase<N>) / 16, keys from bpf_get_prandom_u32();
  * insns, states, xlated (insns), jited (bytes): of seq<N>;
  * check: a hash of seq<N>'s return values, the same for every variant.
+ *
+ * For call_<kind> programs (keys 0..3; call_tail with its tail_<i>
+ * programs in its prog array) one line instead:
+ *   bench-calls <kind>=<f>... agree=<yes|no>
+ * each the mean over the keys less call_inline's; agree: whether the kinds
+ * with one callee returned what call_inline did, and the kinds with four
+ * what call_switch did.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +41,7 @@
 #include <bpf/libbpf.h>
 
 #define LOOPS		16		/* as in switch.bpf.c */
+#define CALL_KEYS	4		/* as in calls.bpf.c */
 #define OPERAND		0x12345678	/* skb->priority, the switch's operand */
 #define MAX_PROGS	64
 #define LOG_SIZE	(1 << 16)
@@ -72,6 +82,27 @@ static int run(int fd, unsigned int key, unsigned int *ns, unsigned int *retval)
 	return 0;
 }
 
+/* Put tail_<i> into call_tail's prog array at i */
+static int fill_tail_progs(struct bpf_object *obj)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "tail_progs");
+	struct bpf_program *p;
+	char name[16];
+	__u32 i;
+	int fd;
+
+	for (i = 0; i < CALL_KEYS && map; i++) {
+		snprintf(name, sizeof(name), "tail_%u", i);
+		p = bpf_object__find_program_by_name(obj, name);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd < 0 || bpf_map_update_elem(bpf_map__fd(map), &i, &fd, 0)) {
+			fprintf(stderr, "bench: call_tail: cannot set up %s\n", name);
+			return -1;
+		}
+	}
+	return map ? 0 : -1;
+}
+
 static void parse_log(struct result *r)
 {
 	const char *p;
@@ -102,8 +133,11 @@ static int bench_prog(const char *path, const char *variant, const char *name,
 		return -1;
 	}
 	prog = bpf_object__find_program_by_name(obj, name);
+	/* call_tail needs the programs it tail calls */
 	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, p == prog);
+		bpf_program__set_autoload(p, p == prog ||
+					  (!strcmp(name, "call_tail") &&
+					   !strncmp(bpf_program__name(p), "tail_", 5)));
 	bpf_program__set_log_level(prog, 4);	/* BPF_LOG_STATS */
 	log_buf[0] = 0;
 	bpf_program__set_log_buf(prog, log_buf, sizeof(log_buf));
@@ -115,6 +149,10 @@ static int bench_prog(const char *path, const char *variant, const char *name,
 		return -1;
 	}
 	fd = bpf_program__fd(prog);
+	if (!strcmp(name, "call_tail") && fill_tail_progs(obj)) {
+		bpf_object__close(obj);
+		return -1;
+	}
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
@@ -128,6 +166,8 @@ static int bench_prog(const char *path, const char *variant, const char *name,
 
 	if (sscanf(name, "seq%u", &n) == 1)
 		keys = n + 1;
+	else if (!strncmp(name, "call_", 5))
+		keys = CALL_KEYS;
 	r->check = 2166136261u;
 	for (key = 0; key < keys; key++) {
 		err = run(fd, key, &ns, &retval);
@@ -180,12 +220,37 @@ static int bench_obj(const char *path)
 	bpf_object__for_each_program(prog, obj) {
 		if (nres == MAX_PROGS)
 			break;
+		/* only ever tail called by call_tail */
+		if (!strncmp(bpf_program__name(prog), "tail_", 5))
+			continue;
 		if (bench_prog(path, variant, bpf_program__name(prog), &res[nres]))
 			rc = 1;
 		else
 			nres++;
 	}
 	bpf_object__close(obj);
+
+	empty = find(res, nres, "call_inline");
+	if (empty) {
+		struct result *four = find(res, nres, "call_switch");
+		const char *kind;
+		bool agree = four;
+
+		printf("bench-calls");
+		for (i = 0; i < nres; i++) {
+			if (strncmp(res[i].name, "call_", 5) || &res[i] == empty)
+				continue;
+			kind = res[i].name + 5;
+			printf(" %s=%.2f", kind, res[i].ns - empty->ns);
+			if (!strcmp(kind, "switch") || !strcmp(kind, "table") ||
+			    !strcmp(kind, "tail"))
+				agree &= four && res[i].check == four->check;
+			else
+				agree &= res[i].check == empty->check;
+		}
+		printf(" agree=%s\n", agree ? "yes" : "no");
+		return rc || !agree;
+	}
 
 	empty = find(res, nres, "empty");
 	for (i = 0; i < nres; i++) {

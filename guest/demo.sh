@@ -20,11 +20,15 @@ for obj in /demo/*.bpf.o; do
 	done
 	echo "demo: bpftool prog dump xlated pinned $pin"
 	bpftool prog dump xlated pinned "$pin" | sed 's/^/demo:   /'
-	# the jump tables libbpf made for the program's gotox
+	# the tables libbpf made for the program's gotox (jt_*) and callx (ft_*)
 	ids=$(bpftool prog show pinned "$pin" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p')
 	for id in $(echo "$ids" | tr , ' '); do
-		bpftool map show id "$id" | grep -q insn_array || continue
-		echo "demo: bpftool map dump id $id (a jump table)"
+		show=$(bpftool map show id "$id")
+		echo "$show" | grep -q insn_array || continue
+		what="a jump table"
+		echo "$show" | grep -q "name ft_" && what="a function table"
+		echo "demo: bpftool map dump id $id ($what)"
+		echo "$show" | sed 's/^/demo:   /'
 		bpftool map dump id "$id" | sed 's/^/demo:   /'
 	done
 	if [ "$(cat /proc/sys/net/core/bpf_jit_enable)" = 1 ]; then
