@@ -26,9 +26,10 @@
  * For call_<kind> programs (keys 0..3; call_tail with its tail_<i>
  * programs in its prog array) one line instead:
  *   bench-calls <kind>=<f>... agree=<yes|no>
- * each the mean over the keys less call_inline's; agree: whether the kinds
- * with one callee returned what call_inline did, and the kinds with four
- * what call_switch did.
+ * each the mean over the keys less its baseline's: call_inline for the
+ * kinds with one callee, call_base4 for those with four (switch, table,
+ * tail); agree: whether the kinds with one callee returned what
+ * call_inline did, and the kinds with four what call_switch did.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -233,20 +234,24 @@ static int bench_obj(const char *path)
 	empty = find(res, nres, "call_inline");
 	if (empty) {
 		struct result *four = find(res, nres, "call_switch");
+		struct result *base4 = find(res, nres, "call_base4");
 		const char *kind;
-		bool agree = four;
+		bool agree = four && base4;
 
 		printf("bench-calls");
-		for (i = 0; i < nres; i++) {
-			if (strncmp(res[i].name, "call_", 5) || &res[i] == empty)
+		for (i = 0; i < nres && agree; i++) {
+			if (strncmp(res[i].name, "call_", 5) || &res[i] == empty ||
+			    &res[i] == base4)
 				continue;
 			kind = res[i].name + 5;
-			printf(" %s=%.2f", kind, res[i].ns - empty->ns);
 			if (!strcmp(kind, "switch") || !strcmp(kind, "table") ||
-			    !strcmp(kind, "tail"))
-				agree &= four && res[i].check == four->check;
-			else
+			    !strcmp(kind, "tail")) {
+				printf(" %s=%.2f", kind, res[i].ns - base4->ns);
+				agree &= res[i].check == four->check;
+			} else {
+				printf(" %s=%.2f", kind, res[i].ns - empty->ns);
 				agree &= res[i].check == empty->check;
+			}
 		}
 		printf(" agree=%s\n", agree ? "yes" : "no");
 		return rc || !agree;

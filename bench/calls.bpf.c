@@ -4,18 +4,21 @@
  * bench/bench.c through BPF_PROG_TEST_RUN on keys (skb->mark) 0..3; every
  * figure is less call_inline, which does the same work with no call.
  *
- * One callee, chosen by a test that never holds for keys 0..3:
- *   call_direct   a direct bpf-to-bpf call of h0
- *   call_x        callx through a function pointer: h0, or h1 when the
- *                 test holds; the same test as call_direct's
- *   call_devirt   callx through a pointer that can only be h0, which the
+ * One callee: every program first picks a function pointer, h0, or when
+ * a test that never holds for keys 0..3 does, another one, behind
+ * barriers that keep clang from seeing through it; then
+ *   call_inline   does the work itself (the baseline of the three below)
+ *   call_direct   calls h0 directly
+ *   call_x        calls through the pointer, h0 or h1: a callx
+ *   call_devirt   calls through the pointer, h0 or h0: a callx the
  *                 verifier turns into a direct call
  * Four callees, chosen by key & 3:
  *   call_switch   a switch of direct calls (a compare tree)
  *   call_table    callx through a table of four function pointers
  *   call_tail     bpf_tail_call() of one of four programs tail_<i>
+ *   call_base4    the baseline of these three: the work of h0, no call
  *
- * Every callee does work(i, x) on skb->priority, as call_inline does.
+ * Every callee does work(i, x) on skb->priority.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -52,42 +55,66 @@ static __noinline __u32 h3(__u32 x)
 
 static __u32 (*const handlers[4])(__u32) = { h0, h1, h2, h3 };
 
+/* fn = h0, or @other when the test holds; clang cannot see either */
+#define PICK(fn, other)							\
+	do {								\
+		fn = h0;						\
+		barrier_var(fn);					\
+		if (skb->mark == NEVER) {				\
+			fn = other;					\
+			barrier_var(fn);				\
+		}							\
+	} while (0)
+
+/* fn = h0, which clang cannot see when the test holds */
+#define PICK_H0(fn)							\
+	do {								\
+		fn = h0;						\
+		barrier_var(fn);					\
+		if (skb->mark == NEVER)					\
+			barrier_var(fn);				\
+	} while (0)
+
 SEC("tc")
 int call_inline(struct __sk_buff *skb)
 {
-	if (skb->mark == NEVER)
-		return work(1, skb->priority);
+	__u32 (*fn)(__u32);
+
+	PICK(fn, h1);
 	return work(0, skb->priority);
 }
 
 SEC("tc")
 int call_direct(struct __sk_buff *skb)
 {
-	if (skb->mark == NEVER)
-		return h1(skb->priority);
+	__u32 (*fn)(__u32);
+
+	PICK(fn, h1);
 	return h0(skb->priority);
 }
 
 SEC("tc")
 int call_x(struct __sk_buff *skb)
 {
-	__u32 (*fn)(__u32) = h0;
+	__u32 (*fn)(__u32);
 
-	if (skb->mark == NEVER)
-		fn = h1;
-	barrier_var(fn);
+	PICK(fn, h1);
 	return fn(skb->priority);
 }
 
 SEC("tc")
 int call_devirt(struct __sk_buff *skb)
 {
-	__u32 (*fn)(__u32) = h0;
+	__u32 (*fn)(__u32);
 
-	barrier_var(fn);
-	if (skb->mark == NEVER)
-		return work(1, skb->priority);
+	PICK_H0(fn);
 	return fn(skb->priority);
+}
+
+SEC("tc")
+int call_base4(struct __sk_buff *skb)
+{
+	return work(0, skb->priority);
 }
 
 SEC("tc")

@@ -206,9 +206,9 @@ function fmt(x) { return x == "" ? "-" : x }
 		fmt(d["devirt"]) " | " fmt(d["switch"]) " | " fmt(d["table"]) " | " \
 		fmt(d["tail"]) " |"
 	if (d["direct"] != "" && d["x"] != "")
-		cmp[nr] = sprintf("- %s, %s: callx - direct call = %+.2f, callx / direct call = %.2f; devirtualised callx - direct call = %+.2f; callx - bpf_tail_call = %+.2f", \
+		cmp[nr] = sprintf("- %s, %s: callx - direct call = %+.2f, callx / direct call = %.2f; devirtualised callx - direct call = %+.2f; callx - bpf_tail_call = %+.2f, callx table - bpf_tail_call = %+.2f (both of 4)", \
 			$1, $2, d["x"] - d["direct"], d["direct"] ? d["x"] / d["direct"] : 0, \
-			d["devirt"] - d["direct"], d["x"] - d["tail"])
+			d["devirt"] - d["direct"], d["x"] - d["tail"], d["table"] - d["tail"])
 	if (d["agree"] != "yes")
 		bad++
 }
@@ -217,14 +217,17 @@ END {
 	print "# make bench: callx against the other kinds of calls"
 	print ""
 	print "`bench/calls.bpf.c`, clang-22 `-mcpu=v3`, run as above on keys 0..3:"
-	print "guest instructions per call, less `call_inline` (the same work, no"
-	print "call). One callee chosen by a test that never holds: a direct"
-	print "bpf-to-bpf call, `callx` through a function pointer (the same test"
-	print "picks the pointer), and a `callx` whose pointer can only be one"
-	print "function, which the verifier makes a direct call. Four callees chosen"
-	print "by `key & 3`: a switch of direct calls (a compare tree), `callx`"
-	print "through a table of four function pointers (the table load included),"
-	print "and `bpf_tail_call()` of one of four programs."
+	print "guest instructions per call. One callee: every program first picks a"
+	print "function pointer (h0, or another one on a test that never holds), then"
+	print "calls h0 directly, calls through the pointer (`callx`), or calls through"
+	print "a pointer that can only be h0, which the verifier makes a direct call;"
+	print "less `call_inline`, which picks the pointer the same way and does the"
+	print "work itself. The three differ in the call instruction only. Four"
+	print "callees chosen by `key & 3`: a switch of direct calls (a compare tree),"
+	print "`callx` through a table of four function pointers, and `bpf_tail_call()`"
+	print "of one of four programs; less `call_base4`, the work of one callee with"
+	print "no dispatch and no call, so these include the dispatch (key load and"
+	print "mask, the compares, the table load, the prog array lookup)."
 	print ""
 	print "Reference, from the issue (unpatched x86-64 kernel, retpolines): direct"
 	print "call 9 instructions and `bpf_tail_call` 17 with the JIT, 107 and 56 with"
