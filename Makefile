@@ -6,7 +6,7 @@ ARCH ?= x86_64
 ARCHES := x86_64 arm64
 S := scripts
 
-.PHONY: all run test test-debug check bench deps tree tree-clean export \
+.PHONY: all run test test-debug check bench fuzz deps tree tree-clean export \
 	series-check baseline kernels userspace initramfs clean help
 
 all: run
@@ -60,6 +60,12 @@ test-debug: initramfs-x86_64-debug
 ## make bench               gotox vs compare tree, callx vs other calls (bench/results.md)
 bench: $(addprefix initramfs-,$(ARCHES))
 	$(S)/bench.sh $(ARCHES)
+
+## make fuzz [SEED=S] [COUNT=N]  differential fuzzing of gotox/callx, JIT vs interpreter
+SEED ?= 1
+COUNT ?= 5000
+fuzz: $(addprefix initramfs-,$(ARCHES))
+	$(S)/fuzz.sh --seed $(SEED) --count $(COUNT) $(ARCHES)
 
 ## make check               checkpatch and build every prefix of the series
 check: tree

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Assemble the guest's initramfs for one kernel flavour: busybox, guest/,
 # bpftool, the selftest runners with their BPF objects, bpf_testmod.ko
-# built against that kernel, and the demo/bench BPF objects.
+# built against that kernel, the demo/bench BPF objects and the fuzzer.
 #   scripts/initramfs.sh x86_64|arm64|x86_64-debug
 # Output: build/initramfs/<flavour>.cpio
 set -euo pipefail
@@ -39,6 +39,9 @@ cp "$user/selftests/test_verifier" "$user/selftests/test_progs" "$mod/bpf_testmo
 cp "$user"/selftests/*.bpf.o "$root/selftests/"
 if ls "$user"/demo/*.bpf.o >/dev/null 2>&1; then
 	cp "$user"/demo/*.bpf.o "$root/demo/"
+fi
+if [ -x "$user/fuzz" ]; then
+	cp "$user/fuzz" "$root/usr/sbin/"
 fi
 if [ -x "$user/bench/bench" ]; then
 	cp "$user/bench/bench" "$root/usr/sbin/"

@@ -68,6 +68,13 @@ in_runner && repeats { next }
 in_runner && runner == "test_verifier" && /^#[0-9]+\/[up] / {
 	before = vfail; verifier_line($0); if (vfail > before) saw_fail = 1; next
 }
+# fuzz: "fuzz: result PASS gotox-callx 2000 programs",
+# "fuzz: result FAIL gotox-callx/DISAGREE seed=1 prog=17"
+in_runner && runner == "fuzz" && /^fuzz: result (PASS|FAIL|SKIP) / {
+	if ($3 == "FAIL") saw_fail = 1
+	name = $0; sub(/^fuzz: result [A-Z]+ /, "", name)
+	result($3, "fuzz/" name); next
+}
 in_runner && runner == "test_progs" && /^#[0-9]+(\/[0-9]+)?[ \t]+.*:(OK|SKIP|FAIL)( \(SKIP: [0-9]+\/[0-9]+\))?$/ {
 	if ($0 ~ /:FAIL$/) saw_fail = 1
 	progs_line($0); next

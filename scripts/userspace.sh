@@ -85,10 +85,12 @@ make -C "$st" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
 make -C "$tree/tools/bpf/bpftool" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
 	OUTPUT="$out/bpftool/" EXTRA_LDFLAGS=-static
 # Our own guest programs: jitdump (C, static, on the selftests' libbpf),
-# the demo BPF objects (clang-22) and the bench (bench/Makefile).
+# the fuzzer, the demo BPF objects (clang-22) and the bench (bench/Makefile).
 inc=$out/selftests/tools/include
 $cc -O2 -Wall -I"$inc" -o "$out/jitdump" "$top/guest/jitdump.c" \
 	"$out/selftests/tools/build/libbpf/libbpf.a" $static_libs
+# The fuzzer of 'make fuzz': raw bpf() calls, the tree's UAPI headers.
+$cc -O2 -Wall -static -I"$tree/tools/include/uapi" -o "$out/fuzz" "$top"/guest/fuzz/*.c
 mkdir -p "$out/demo"
 for src in "$top"/guest/demo/*.bpf.c; do
 	clang-22 --target=bpf -O2 -mcpu=v4 -g -I"$inc" -I"$tree/tools/include/uapi" \
