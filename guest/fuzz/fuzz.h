@@ -35,7 +35,7 @@ enum {
 	F_CALLX		= 1 << 1,	/* callx of BPF_PSEUDO_FUNC addresses */
 	F_FTABLE	= 1 << 2,	/* callx through function tables */
 	F_LOOP		= 1 << 3,	/* bounded loops */
-	F_MAY_GOTO	= 1 << 4,
+	F_MAY_GOTO	= 1 << 4,	/* may_goto in loops, over blocks, first */
 	F_BPF_LOOP	= 1 << 5,	/* bpf_loop() with a callback */
 	F_CALL		= 1 << 6,	/* direct bpf-to-bpf calls */
 	F_GLOBAL	= 1 << 7,	/* global functions */
@@ -44,7 +44,7 @@ enum {
 	F_HELPER	= 1 << 10,	/* inlined helpers, array map lookups */
 	F_HARDEN	= 1 << 11,	/* bpf_jit_harden 1 and 2 */
 	F_RESTRICT	= 1 << 12,	/* loads with CAP_BPF only */
-	F_MUTATE	= 1 << 13,
+	F_MUTATE	= 1 << 13,	/* a share of the programs mutated */
 	F_LARGE		= 1 << 14,	/* half the programs: up to 8 longer functions */
 };
 

@@ -16,10 +16,10 @@
  * -f: the first program number; -k: only program PROG, printed; -t: stop
  * after that many seconds; -T: give up a load after that many seconds
  * (default 10: the verifier stops on a signal); -F: features left out
- * (fuzz.h); -M: share of
- * mutated programs; -m: the mode of the first load; -R: how many events
- * of a kind are printed in full (default 5); -v: print every program;
- * -d: no kernel, only the generator and the model.
+ * (fuzz.h); -M: share of mutated programs (default 20%); -i: inputs a
+ * program (default 4); -m: the mode of the first load; -R: how many
+ * events of a kind are printed in full (default 5); -v: print every
+ * program; -d: no kernel, only the generator and the model.
  *
  * Result lines, for scripts/fuzz.sh: one for each event printed in full,
  * and one for the whole run:
@@ -131,9 +131,13 @@ static bool report(int kind, u64 k, const char *fmt, const char *detail)
 		       kind_name[kind], (unsigned long long)seed, (unsigned long long)k);
 	if (full) {
 		dump_prog(&prog);
-		printf("fuzz: replay: fuzz -s %llu -k %llu (make fuzz SEED=%llu)\n",
-		       (unsigned long long)seed, (unsigned long long)k,
-		       (unsigned long long)seed);
+		printf("fuzz: replay: fuzz -s %llu -k %llu", (unsigned long long)seed,
+		       (unsigned long long)k);
+		if (features)
+			printf(" -F %#x", features);
+		if (mutate_pct != 20)
+			printf(" -M %u", mutate_pct);
+		printf("\n");
 	}
 	return full;
 }
