@@ -3,14 +3,18 @@
 # From the kernel command line:
 #   bpftest.runners=test_verifier,test_progs   which runners (default both)
 #   bpftest.progs=NAME[,NAME]                  test_progs -t NAME[,NAME]
+#   bpftest.verbose=1                          test_progs -v (what tests print)
 runners="test_verifier test_progs"
 progs_args=
+verbose=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bpftest.runners=*)	runners=$(echo "${arg#*=}" | tr , ' ') ;;
 	bpftest.progs=*)	progs_args="-t ${arg#*=}" ;;
+	bpftest.verbose=1)	verbose=-v ;;
 	esac
 done
+progs_args="$progs_args $verbose"
 cd /selftests || exit 2
 # With the JIT off, leave out what needs it (guest/needs-jit.list) and say so.
 skips=
