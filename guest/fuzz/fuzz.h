@@ -105,6 +105,9 @@ struct output {
 	int err;		/* of the run, or the model's error */
 	u32 retval;
 	u32 cb[5];
+	/* the model's run: gotox and callx executed */
+	u32 gotox;
+	u32 callx;
 };
 
 /* splitmix64 */

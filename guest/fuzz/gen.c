@@ -843,8 +843,8 @@ static const u32 stmt_feature[S_NR] = {
 static int pick_stmt(struct gen *g, int depth)
 {
 	u32 w[S_NR] = {
-		[S_ALU] = 25, [S_IF] = 10, [S_SWITCH] = 16, [S_LOOP] = 6,
-		[S_CALL] = 8, [S_CALLX] = 7, [S_FTABLE] = 7, [S_BPF_LOOP] = 3,
+		[S_ALU] = 20, [S_IF] = 10, [S_SWITCH] = 22, [S_LOOP] = 6,
+		[S_CALL] = 8, [S_CALLX] = 10, [S_FTABLE] = 12, [S_BPF_LOOP] = 3,
 		[S_HELPER] = 5, [S_DEAD] = 4, [S_NOP] = 3, [S_ADDR] = 2,
 		[S_MAY_GOTO] = 2,
 	};
@@ -938,7 +938,7 @@ static bool gen_block(struct gen *g, int depth, int max, bool can_exit)
 
 	for (i = 0; i < n && room(g); i++)
 		gen_stmt(g, depth);
-	if (can_exit && chance(g->r, 15)) {
+	if (can_exit && chance(g->r, 8)) {
 		emit_exit(g);
 		return true;
 	}
@@ -1054,6 +1054,13 @@ static void gen_func(struct gen *g, int fn)
 		g->soft = 10 + rnd(g->r, 30);
 	g->cb_ret_acc[fn] = chance(g->r, 30);
 	prologue(g);
+	/* a switch and a callx that run, most of the time */
+	if (has(g, F_SWITCH) && chance(g->r, fn ? 40 : 70))
+		stmt_switch(g, 0);
+	if (chance(g->r, fn ? 30 : 60) &&
+	    !(has(g, F_FTABLE) && stmt_callx_table(g)))
+		if (has(g, F_CALLX) && g->p->btf)
+			stmt_callx(g);
 	gen_block(g, 0, fn == 0 ? 6 : 4, false);
 }
 
@@ -1082,7 +1089,7 @@ static void gen_funcs(struct gen *g)
 	int f;
 
 	p->large = has(g, F_LARGE) && chance(g->r, 50);
-	p->nfunc = 1 + rnd(g->r, p->large ? 8 : 3);
+	p->nfunc = 1 + rnd(g->r, p->large ? 8 : 4);
 	p->func[0].level = 0;
 	p->func[0].arity = 1;
 	p->btf = chance(g->r, 85);

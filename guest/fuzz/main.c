@@ -60,6 +60,9 @@ struct stats {
 	u64 verified;
 	u64 verified_max;
 	u64 runs;
+	u64 model_runs;
+	u64 ran_gotox;
+	u64 ran_callx;
 	u64 valid;
 	u64 events[E_NR];
 };
@@ -142,6 +145,13 @@ static bool report(int kind, u64 k, const char *fmt, const char *detail)
 	return full;
 }
 
+static void count_model(const struct output *o)
+{
+	st.model_runs++;
+	st.ran_gotox += o->gotox > 0;
+	st.ran_callx += o->callx > 0;
+}
+
 static bool same(const struct output *a, const struct output *b)
 {
 	return a->err == b->err && a->retval == b->retval &&
@@ -216,9 +226,19 @@ static void run_inputs(u64 k, int btf_fd, struct loaded *jl, struct loaded *il)
 			}
 			return;
 		}
+		if (verbose) {
+			dump_input(in);
+			if (jl->fd >= 0)
+				print_output("jit", &oj);
+			if (il->fd >= 0)
+				print_output("interp", &oi);
+		}
 		if (prog.mutated)
 			continue;
 		model_run(&prog, in, &om, why, sizeof(why));
+		count_model(&om);
+		if (verbose)
+			print_output("model", &om);
 		if (om.err) {
 			report(E_MODEL, k, "%s", why);
 			return;
@@ -358,6 +378,7 @@ static void fuzz_one(u64 k)
 
 		for (n = 0; n < ninputs && !prog.mutated; n++) {
 			model_run(&prog, &inputs[n], &om, buf, sizeof(buf));
+			count_model(&om);
 			if (om.err) {
 				report(E_MODEL, k, "%s", buf);
 				break;
@@ -439,6 +460,11 @@ static int summary(u64 first, u64 done, double secs)
 	       (unsigned long long)st.events[E_VERIFIER_BUG],
 	       (unsigned long long)st.events[E_REJECTED_VALID],
 	       (unsigned long long)st.events[E_MODEL], secs, secs > 0 ? done / secs : 0.0);
+	if (st.model_runs)
+		printf("fuzz: %llu model runs, %llu%% through a gotox, %llu%% through a callx\n",
+		       (unsigned long long)st.model_runs,
+		       (unsigned long long)(st.ran_gotox * 100 / st.model_runs),
+		       (unsigned long long)(st.ran_callx * 100 / st.model_runs));
 	if (too_many)
 		printf("fuzz: result FAIL gotox-callx/valid-refused %llu of %llu valid programs "
 		       "refused or beyond the model (over 1%%)\n",

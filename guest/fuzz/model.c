@@ -33,6 +33,8 @@ struct model {
 	const struct input *in;
 	u32 cb[5];
 	u64 steps;
+	u32 gotox;
+	u32 callx;
 	int depth;
 	bool failed;
 	char *why;
@@ -453,6 +455,7 @@ static s64 step_jmp(struct model *m, u32 pc, struct val *r, const struct bpf_ins
 		if (BPF_SRC(i->code) == BPF_X) {
 			if (d->k != K_CODE)
 				break;
+			m->gotox++;
 			return d->v;
 		}
 		return pc + 1 + (is64 ? i->off : i->imm);
@@ -460,6 +463,7 @@ static s64 step_jmp(struct model *m, u32 pc, struct val *r, const struct bpf_ins
 		if (BPF_SRC(i->code) == BPF_X) {
 			if (d->k != K_FUNC)
 				break;
+			m->callx++;
 			r[0] = call(m, pc, r, d->v);
 		} else if (i->src_reg == BPF_PSEUDO_CALL) {
 			r[0] = call(m, pc, r, pc + 1 + i->imm);
@@ -626,4 +630,6 @@ void model_run(const struct prog *p, const struct input *in, struct output *out,
 	out->err = m->failed ? -1 : 0;
 	out->retval = ret.v;
 	memcpy(out->cb, m->cb, sizeof(out->cb));
+	out->gotox = m->gotox;
+	out->callx = m->callx;
 }
