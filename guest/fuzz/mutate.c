@@ -67,9 +67,9 @@ static void mut_imm(struct prog *p, struct rng *r)
 		if (chance(r, 50))
 			in->imm = rnd(r, p->ntab + 1);
 		else
-			in[1].imm += 8 * ((s32)rnd(r, 5) - 2);
+			in[1].imm = (s32)((u32)in[1].imm + 8 * rnd(r, 5) - 16);
 	} else if (chance(r, 60)) {
-		in->imm += (s32)rnd(r, 5) - 2;
+		in->imm = (s32)((u32)in->imm + rnd(r, 5) - 2);
 	} else {
 		in->imm = (s32)rng_next(r);
 	}
