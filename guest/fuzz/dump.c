@@ -68,6 +68,7 @@ static const char *helper_name(s32 id)
 	switch (id) {
 	case BPF_FUNC_map_lookup_elem:		return "BPF_FUNC_map_lookup_elem";
 	case BPF_FUNC_get_smp_processor_id:	return "BPF_FUNC_get_smp_processor_id";
+	case BPF_FUNC_get_numa_node_id:		return "BPF_FUNC_get_numa_node_id";
 	case BPF_FUNC_loop:			return "BPF_FUNC_loop";
 	default:				return NULL;
 	}

@@ -29,6 +29,19 @@ typedef int64_t s64;
 /* imm of the ld_imm64 BPF_PSEUDO_MAP_FD of the array map, before loading */
 #define ARRAY_MAP_ID	1000
 
+/*
+ * A helper that returns 0 in a guest of one CPU, inlined by the x86 JIT.
+ * The arm64 6.12 verifier leaves a call of bpf_get_smp_processor_id()
+ * unresolved whenever its JIT could inline it, also in programs that the
+ * interpreter runs, which then jump to __bpf_call_base + 8 (BTI panic):
+ * there the fuzzer calls bpf_get_numa_node_id() instead.
+ */
+#ifdef __aarch64__
+#define ZERO_HELPER	BPF_FUNC_get_numa_node_id
+#else
+#define ZERO_HELPER	BPF_FUNC_get_smp_processor_id
+#endif
+
 /* Features, in the mask of -F: a set bit leaves the feature out. */
 enum {
 	F_SWITCH	= 1 << 0,	/* gotox through jump tables */

@@ -754,7 +754,7 @@ static void stmt_helper(struct gen *g)
 	int l_skip;
 
 	if (chance(g->r, 40)) {
-		emit_helper(g, BPF_FUNC_get_smp_processor_id);
+		emit_helper(g, ZERO_HELPER);
 		use_result(g, BPF_REG_0);
 		return;
 	}

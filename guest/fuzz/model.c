@@ -401,6 +401,7 @@ static struct val helper(struct model *m, u32 pc, struct val *r, s32 id)
 
 	switch (id) {
 	case BPF_FUNC_get_smp_processor_id:
+	case BPF_FUNC_get_numa_node_id:
 		return scalar(0);
 	case BPF_FUNC_map_lookup_elem:
 		if (r[1].k != K_MAP || r[2].k != K_STACK)

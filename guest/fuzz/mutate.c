@@ -206,10 +206,9 @@ static void sanitize(struct prog *p)
 		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg == BPF_PSEUDO_CALL)
 			continue;
 		if (in->src_reg || (in->imm != BPF_FUNC_map_lookup_elem &&
-				    in->imm != BPF_FUNC_get_smp_processor_id &&
-				    in->imm != BPF_FUNC_loop)) {
+				    in->imm != ZERO_HELPER && in->imm != BPF_FUNC_loop)) {
 			in->src_reg = 0;
-			in->imm = BPF_FUNC_get_smp_processor_id;
+			in->imm = ZERO_HELPER;
 		}
 	}
 }
