@@ -324,6 +324,13 @@ static void load_both(u64 k, int btf_fd, struct loaded *jl, struct loaded *il)
 	/* one refused: the interpreter may refuse what only the JIT can run */
 	kern_load(&prog, btf_fd, il->fd < 0 ? false : true, log_buf, LOG_SIZE,
 		  il->fd < 0 ? il : jl);
+	if ((il->fd < 0 ? il : jl)->err == EAGAIN) {
+		/* the load again, with the log, took longer than -T */
+		st.timeouts++;
+		kern_unload(jl);
+		kern_unload(il);
+		return;
+	}
 	if (verifier_bug(k, jl->fd < 0 ? jl : il, jl->fd < 0))
 		return;
 	if (jl->fd >= 0 && il->fd < 0 && (prog.jit_only || prog.mutated) &&
