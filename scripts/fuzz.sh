@@ -25,28 +25,10 @@ while [ $# -gt 0 ]; do
 done
 append="bpftest.fuzz_seed=$seed bpftest.fuzz_count=$count bpftest.fuzz_time=$time"
 
-configs=()
-for spec in "$@"; do
-	flavour=${spec%%:*}
-	modes="jit interp"
-	[ "$spec" != "$flavour" ] && modes=${spec#*:}
-	for mode in $modes; do
-		configs+=("$flavour $mode")
-	done
-done
-# As many guests at a time as there are cores (TCG: one host thread each).
-jobs_max=$(nproc)
-for cfg in "${configs[@]}"; do
-	read -r flavour mode <<< "$cfg"
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
-		wait -n || true
-	done
-	echo "== fuzz $flavour $mode: booting (seed $seed, $count programs)"
-	"$top/scripts/vm.sh" --timeout $((time + 600)) --append "$append" \
-		--log "$res/fuzz-$flavour-$mode.log" "$flavour" fuzz "$mode" \
-		>/dev/null 2>"$res/fuzz-$flavour-$mode.vm" &
-done
-wait
+. "$top/scripts/guests.sh"
+guest_configs "$@"
+echo "== fuzz: seed $seed, $count programs a configuration"
+boot_guests fuzz fuzz --timeout $((time + 600)) --append "$append"
 
 total_pass=0 total_fail=0
 summaries=()

@@ -15,35 +15,16 @@ baseline=$top/baseline/test_verifier
 total_pass=0 total_fail=0
 summaries=()
 
-# Boot the guests, as many at a time as there are cores (TCG runs one guest
-# on one host thread), then read their logs in order.
-configs=()
-for spec in "$@"; do
-	flavour=${spec%%:*}
-	modes="jit interp"
-	[ "$spec" != "$flavour" ] && modes=${spec#*:}
-	for mode in $modes; do
-		configs+=("$flavour $mode")
-	done
-done
-jobs_max=$(nproc)
-for cfg in "${configs[@]}"; do
-	read -r flavour mode <<< "$cfg"
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
-		wait -n || true
-	done
-	echo "== $flavour $mode: booting"
-	"$top/scripts/vm.sh" --log "$res/$flavour-$mode.log" "$flavour" test "$mode" \
-		>/dev/null 2>"$res/$flavour-$mode.vm" &
-done
-wait
+. "$top/scripts/guests.sh"
+guest_configs "$@"
+boot_guests test test
 
 for cfg in "${configs[@]}"; do
 	read -r flavour mode <<< "$cfg"
 	label="$flavour $mode"
-	log=$res/$flavour-$mode.log
+	log=$res/test-$flavour-$mode.log
 	awk -v label="$label" -f "$top/scripts/results.awk" "$log" > "$res/$flavour-$mode.results"
-	sed "s/^vm: /$label: FAIL guest\//" "$res/$flavour-$mode.vm" >> "$res/$flavour-$mode.results"
+	sed "s/^vm: /$label: FAIL guest\//" "$res/test-$flavour-$mode.vm" >> "$res/$flavour-$mode.results"
 	vpass=$(grep -c "^$label: PASS test_verifier/" "$res/$flavour-$mode.results")
 	vskip=$(grep -c "^$label: SKIP test_verifier/" "$res/$flavour-$mode.results")
 	echo "$flavour $mode $vpass $vskip" > "$res/$flavour-$mode.counts"
