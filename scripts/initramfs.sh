@@ -2,12 +2,12 @@
 # Assemble the guest's initramfs for one kernel flavour: busybox, guest/,
 # bpftool, the selftest runners with their BPF objects, bpf_testmod.ko
 # built against that kernel, the demo/bench BPF objects and the fuzzer.
-#   scripts/initramfs.sh x86_64|arm64|x86_64-debug
+#   scripts/initramfs.sh x86_64|arm64|x86_64-debug|i386
 # Output: build/initramfs/<flavour>.cpio
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: initramfs.sh x86_64|arm64|x86_64-debug}
+flavour=${1:?usage: initramfs.sh x86_64|arm64|x86_64-debug|i386}
 arch=${flavour%-debug}
 tree=$top/build/linux
 kobj=$top/build/obj/$flavour
@@ -18,6 +18,7 @@ mod=$top/build/user/$flavour-bpf_testmod
 # bpf_testmod.ko, against this very kernel (vermagic and split BTF).
 kmake=(make -C "$kobj" -s)
 [ "$arch" = arm64 ] && kmake+=(ARCH=arm64 LLVM=-22)
+[ "$arch" = i386 ] && kmake+=(ARCH=i386)
 rm -rf "$mod"
 cp -r "$tree/tools/testing/selftests/bpf/bpf_testmod" "$mod"
 "${kmake[@]}" M="$mod" modules
@@ -25,6 +26,7 @@ cp -r "$tree/tools/testing/selftests/bpf/bpf_testmod" "$mod"
 case $arch in
 x86_64)	busybox=/bin/busybox ;;
 arm64)	busybox=$top/build/dl/busybox-arm64/bin/busybox ;;
+i386)	busybox=$top/build/dl/i386-sysroot/bin/busybox ;;
 esac
 [ -x "$busybox" ] || { echo "initramfs: no busybox for $arch ($busybox)" >&2; exit 1; }
 

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Build one test kernel out of tree from build/linux.
-#   scripts/kernel.sh x86_64|arm64|x86_64-debug
+#   scripts/kernel.sh x86_64|arm64|x86_64-debug|i386
 # Output: build/obj/<flavour>/ (arch/*/boot/{bzImage,Image}, vmlinux).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: kernel.sh x86_64|arm64|x86_64-debug}
+flavour=${1:?usage: kernel.sh x86_64|arm64|x86_64-debug|i386}
 tree=$top/build/linux
 out=$top/build/obj/$flavour
 
@@ -13,6 +13,7 @@ case $flavour in
 x86_64)		arch=x86_64; frags="common x86_64" ;;
 x86_64-debug)	arch=x86_64; frags="common x86_64 debug" ;;
 arm64)		arch=arm64; frags="common arm64" ;;
+i386)		arch=i386; frags="common i386" ;;
 *)		echo "kernel: unknown flavour '$flavour'" >&2; exit 1 ;;
 esac
 
@@ -41,22 +42,21 @@ if [ ! -f "$out/.config" ] || [ "$(cat "${cfgs[@]}")" != "$(cat "$stamp" 2>/dev/
 	KCONFIG_CONFIG=$out/.config "$tree/scripts/kconfig/merge_config.sh" \
 		-m -O "$out" "$out/.config" "${cfgs[@]}" >/dev/null
 	"${mk[@]}" olddefconfig >/dev/null
-	# Every option a fragment asks for must have survived the dependencies.
+	# Every option a fragment asks for must have survived the dependencies;
+	# where fragments disagree, the later one is what was asked for.
 	bad=0
-	for f in "${cfgs[@]}"; do
-		while read -r line; do
-			case $line in
-			CONFIG_*=*)		opt=${line%%=*}; want=$line ;;
-			"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=$line ;;
-			*)			continue ;;
-			esac
-			got=$(grep -E "^($opt=|# $opt is not set)" "$out/.config" || true)
-			if [ "$got" != "$want" ] && ! { [ -z "$got" ] && [ "${want#\# }" != "$want" ]; }; then
-				echo "kernel: $flavour: wanted '$want', got '${got:-unset}' ($f)" >&2
-				bad=1
-			fi
-		done < "$f"
-	done
+	while IFS='|' read -r f opt want; do
+		got=$(grep -E "^($opt=|# $opt is not set)" "$out/.config" || true)
+		if [ "$got" != "$want" ] && ! { [ -z "$got" ] && [ "${want#\# }" != "$want" ]; }; then
+			echo "kernel: $flavour: wanted '$want', got '${got:-unset}' ($f)" >&2
+			bad=1
+		fi
+	done < <(for f in "${cfgs[@]}"; do
+			sed -nE -e "s@^(CONFIG_[A-Za-z0-9_]+)=.*@$f|\1|&@p" \
+				-e "s@^# (CONFIG_[A-Za-z0-9_]+) is not set\$@$f|\1|&@p" "$f"
+		 done | awk -F'|' '{ last[$2] = $0; order[$2] = NR }
+				   END { for (o in last) print order[o] "|" last[o] }' |
+		 sort -n | cut -d'|' -f2-)
 	[ $bad = 0 ] || exit 1
 	cat "${cfgs[@]}" > "$stamp"
 fi

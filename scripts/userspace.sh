@@ -2,13 +2,13 @@
 # Build what runs in the guest for one architecture, from build/linux:
 # static bpftool, test_verifier and test_progs (with the prog_tests of
 # guest/prog_tests.list and the BPF objects they need), all against the
-# BTF of the x86_64 or arm64 test kernel.
-#   scripts/userspace.sh x86_64|arm64
+# BTF of the x86_64, arm64 or i386 test kernel.
+#   scripts/userspace.sh x86_64|arm64|i386
 # Output: build/user/<arch>/
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-arch=${1:?usage: userspace.sh x86_64|arm64}
+arch=${1:?usage: userspace.sh x86_64|arm64|i386}
 tree=$top/build/linux
 kobj=$top/build/obj/$arch
 out=$top/build/user/$arch
@@ -16,9 +16,27 @@ st=$tree/tools/testing/selftests/bpf
 
 [ -f "$kobj/vmlinux" ] || { echo "userspace: build the $arch kernel first" >&2; exit 1; }
 
+# -static goes in LDLIBS, not LDFLAGS: LDFLAGS would reach libbpf.so too.
+static_libs="-static -lelf -lz -lzstd -lrt -lpthread"
+selftests_flags=()
 case $arch in
 x86_64)	cross=(); cc=gcc ;;
 arm64)	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-); cc=aarch64-linux-gnu-gcc ;;
+i386)
+	# The libraries come from build/dl/i386-sysroot (scripts/deps.sh); the
+	# selftests' SAN_* flags are the ones that reach libbpf as well, and
+	# LDFLAGS its shared library.
+	sysroot=$top/build/dl/i386-sysroot
+	sys_cflags="-I$sysroot/usr/include"
+	sys_ldflags="-L$sysroot/usr/lib/i386-linux-gnu"
+	# The selftests' helpers cast pointers to __u64 in places, which
+	# 32-bit gcc warns about: warnings there, not errors.
+	cross=(ARCH=i386 CROSS_COMPILE=i686-linux-gnu-)
+	selftests_flags=(SAN_CFLAGS="$sys_cflags -Wno-error" SAN_LDFLAGS="$sys_ldflags"
+			 LDFLAGS="$sys_ldflags")
+	cc="i686-linux-gnu-gcc $sys_cflags"
+	static_libs="$sys_ldflags $static_libs"
+	;;
 *)	echo "userspace: unknown arch '$arch'" >&2; exit 1 ;;
 esac
 
@@ -27,8 +45,6 @@ esac
 # and disassembled on the host.
 llvm=(CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 LLVM_OBJCOPY=llvm-objcopy-22
       feature-llvm=0)
-# -static goes in LDLIBS, not LDFLAGS: LDFLAGS would reach libbpf.so too.
-static_libs="-static -lelf -lz -lzstd -lrt -lpthread"
 
 # The subset of selftests: two directories of links at the depth of
 # progs/ and prog_tests/, so that their relative includes still resolve.
@@ -72,7 +88,7 @@ done
 rm -f "$st/prog_tests/tests.h"
 mkdir -p "$out/selftests/prog_tests" "$out/bpftool"
 ln -sf "$st/$vm_tests/tests.h" "$out/selftests/prog_tests/tests.h"
-make -C "$st" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
+make -C "$st" -j"$(nproc)" -s "${cross[@]}" "${selftests_flags[@]}" "${llvm[@]}" \
 	OUTPUT="$out/selftests" VMLINUX_BTF="$kobj/vmlinux" \
 	TRUNNER_TESTS_DIR=$vm_tests TRUNNER_BPF_PROGS_DIR=$vm_progs \
 	TRUNNER_EXTRA_FILES= LSKELS= LSKELS_EXTRA= LINKED_SKELS= \
@@ -83,7 +99,8 @@ make -C "$st" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
 		  -e 'warning: ignoring old recipe for target' || true; }
 
 make -C "$tree/tools/bpf/bpftool" -j"$(nproc)" -s "${cross[@]}" "${llvm[@]}" \
-	OUTPUT="$out/bpftool/" EXTRA_LDFLAGS=-static
+	OUTPUT="$out/bpftool/" EXTRA_CFLAGS="${sys_cflags:-}" \
+	EXTRA_LDFLAGS="-static ${sys_ldflags:-}"
 # Our own guest programs: jitdump (C, static, on the selftests' libbpf),
 # the fuzzer, the demo BPF objects (clang-22) and the bench (bench/Makefile).
 inc=$out/selftests/tools/include

@@ -2,7 +2,7 @@
 # Boot a test kernel with an initramfs under QEMU and run one guest job.
 #   scripts/vm.sh [--icount] [--timeout SECONDS] [--log FILE] [--append ARGS] \
 #                 FLAVOUR JOB MODE
-# FLAVOUR x86_64|arm64|x86_64-debug, JOB a guest/JOB.sh (test, demo, bench, fuzz), MODE jit|interp.
+# FLAVOUR x86_64|arm64|x86_64-debug|i386, JOB a guest/JOB.sh (test, demo, bench, fuzz), MODE jit|interp.
 # The console goes to stdout (and FILE). Exit status: the guest job's own,
 # 124 on timeout, 125 when the guest stopped without a verdict.
 set -euo pipefail
@@ -42,6 +42,10 @@ x86_64)
 	else
 		qemu+=(-accel tcg)
 	fi
+	;;
+i386)
+	qemu=(qemu-system-i386 -M pc -cpu max -accel tcg -kernel "$kobj/arch/x86/boot/bzImage")
+	append="console=ttyS0 $append"
 	;;
 arm64)
 	# pauth-impdef: the cheap PAC algorithm; QARMA is slow under TCG.
