@@ -9,7 +9,7 @@ ARCHES := x86_64 arm64
 TEST_ARCHES := $(ARCHES) i386
 S := scripts
 
-.PHONY: all run test test-debug check bench fuzz deps tree tree-clean export \
+.PHONY: all run test test-debug check bench fuzz fuzz-debug deps tree tree-clean export \
 	series-check baseline kernels userspace initramfs clean help
 
 all: run
@@ -69,6 +69,10 @@ SEED ?= 1
 COUNT ?= 5000
 fuzz: $(addprefix initramfs-,$(TEST_ARCHES))
 	$(S)/fuzz.sh --seed $(SEED) --count $(COUNT) $(TEST_ARCHES)
+
+## make fuzz-debug [SEED=S] [COUNT=N]  the same on the KASAN/lockdep x86_64 kernel
+fuzz-debug: initramfs-x86_64-debug
+	$(S)/fuzz.sh --seed $(SEED) --count $(COUNT) x86_64-debug
 
 ## make check               checkpatch and build every prefix of the series
 check: tree

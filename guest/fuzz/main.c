@@ -290,10 +290,19 @@ static void load_both(u64 k, int btf_fd, struct loaded *jl, struct loaded *il)
 		return;
 	}
 	if (jl->fd < 0 && il->fd < 0) {
-		if (jl->err != EFAULT && il->err == EFAULT)
-			kern_load(&prog, btf_fd, false, log_buf, LOG_SIZE, il);
-		else
-			kern_load(&prog, btf_fd, true, log_buf, LOG_SIZE, jl);
+		struct loaded *again = jl->err != EFAULT && il->err == EFAULT ? il : jl;
+		int err = again->err;
+
+		kern_load(&prog, btf_fd, again == jl, log_buf, LOG_SIZE, again);
+		if (again->err == EAGAIN) {
+			/* the load again, with the log, took longer than -T */
+			st.timeouts++;
+			return;
+		}
+		if (again->err != err)
+			printf("fuzz: note seed=%llu prog=%llu: refused with %s, then with %s\n",
+			       (unsigned long long)seed, (unsigned long long)k, strerror(err),
+			       strerror(again->err));
 		if (verifier_bug(k, jl, true) || verifier_bug(k, il, false))
 			return;
 		if (prog.mutated) {
