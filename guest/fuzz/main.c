@@ -174,7 +174,7 @@ static bool nondeterministic(int btf_fd)
 {
 	static const char *const why[] = {
 		"read from stack", "leaks addr", "prohibited", "invalid size of register fill",
-		"partial copy",
+		"partial copy", "sign-extension part of pointer", "leaking pointer",
 	};
 	struct loaded l;
 	bool ret = false;
