@@ -270,8 +270,10 @@ void dump_prog(const struct prog *p)
 			printf("/* table %d: jump table of f%d, %u entries, map_extra %u */\n",
 			       t, tab->func, tab->n, tab->extra);
 		else
-			printf("/* table %d: function table, %d args, %u entries, map_extra %u */\n",
-			       t, tab->arity, tab->n, tab->extra);
+			printf("/* table %d: function table, %d args, %u entries, %s %u */\n",
+			       t, tab->arity, tab->n,
+			       tab->rodata ? "read-only data, DATASEC" : "map_extra",
+			       tab->rodata ? tab->btf_datasec : tab->extra);
 		printf("__u32 table%d[] = {", t);
 		for (e = 0; e < tab->n && e < MAX_ENTRIES; e++)
 			printf("%s%u", e % 16 ? ", " : "\n\t", tab->off[e]);

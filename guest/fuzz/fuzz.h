@@ -71,6 +71,12 @@ struct table {
 	u32 n;			/* entries (max_entries) */
 	u32 extra;		/* map_extra: BTF type of a function table */
 	u32 btf_array;		/* function table: its BTF array type */
+	/* function table: given as read-only data, a frozen
+	 * BPF_F_RDONLY_PROG array map whose BTF (DATASEC btf_datasec) is an
+	 * array of function pointers holding their byte offsets
+	 */
+	bool rodata;
+	u32 btf_datasec;
 	int ref[MAX_ENTRIES];	/* before linking: label or function */
 	u32 off[MAX_ENTRIES];	/* orig_off */
 };

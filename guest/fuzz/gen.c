@@ -1132,11 +1132,15 @@ static void gen_ftables(struct gen *g)
 		for (i = 0; i < t->n; i++)
 			t->ref[i] = cand[rnd(g->r, n)];
 		t->extra = chance(g->r, 50);
+		t->rodata = chance(g->r, 50);
+		if (t->rodata)
+			t->extra = 0;
 	}
 }
 
 /* BTF ids: 1 long, 2-6 protos of 0-4 args, 7-11 pointers to them,
- * 12 + f the function f, then one array per function table.
+ * 12 + f the function f, then one array per function table, then a VAR
+ * and a DATASEC per function table given as read-only data.
  */
 static void assign_btf(struct prog *p)
 {
@@ -1157,6 +1161,13 @@ static void assign_btf(struct prog *p)
 			continue;
 		p->tab[t].btf_array = id++;
 		p->tab[t].extra = p->tab[t].extra ? p->tab[t].btf_array : 0;
+	}
+	/* read-only data: a VAR of the array and its DATASEC */
+	for (t = 0; t < p->ntab; t++) {
+		if (p->tab[t].kind != TAB_FUNC || !p->tab[t].rodata)
+			continue;
+		p->tab[t].btf_datasec = id + 1;
+		id += 2;
 	}
 }
 

@@ -233,6 +233,17 @@ static void btf_build(const struct prog *p, struct btf_buf *b)
 		btf_put(b, 1);
 		btf_put(b, p->tab[t].n);
 	}
+	for (t = 0; t < p->ntab; t++) {
+		if (!p->tab[t].btf_datasec)
+			continue;
+		snprintf(name, sizeof(name), "ft%d", t);
+		btf_type(b, btf_str(b, name), BTF_KIND_VAR, 0, p->tab[t].btf_array);
+		btf_put(b, BTF_VAR_STATIC);
+		btf_type(b, btf_str(b, ".rodata"), BTF_KIND_DATASEC, 1, p->tab[t].n * 8);
+		btf_put(b, p->tab[t].btf_datasec - 1);
+		btf_put(b, 0);
+		btf_put(b, p->tab[t].n * 8);
+	}
 }
 
 int kern_btf(const struct prog *p)
@@ -271,12 +282,46 @@ int kern_btf(const struct prog *p)
 	return fd;
 }
 
-static int make_table(const struct table *t)
+/* A function table as read-only data: each function pointer holds the
+ * byte offset of its function
+ */
+static int make_rodata(const struct table *t, int btf_fd)
+{
+	u64 v[MAX_ENTRIES];
+	union bpf_attr a;
+	u32 i;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = t->n * 8;
+	a.max_entries = 1;
+	a.map_flags = BPF_F_RDONLY_PROG;
+	a.btf_fd = btf_fd;
+	a.btf_value_type_id = t->btf_datasec;
+	strcpy(a.map_name, "ft.rodata");
+	fd = sys_bpf(BPF_MAP_CREATE, &a);
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < t->n; i++)
+		v[i] = (u64)t->off[i] * sizeof(struct bpf_insn);
+	if (map_update(fd, 0, v) || map_freeze(fd)) {
+		i = errno;
+		close(fd);
+		return -i;
+	}
+	return fd;
+}
+
+static int make_table(const struct table *t, int btf_fd)
 {
 	struct bpf_insn_array_value v;
 	u32 i;
 	int fd;
 
+	if (t->rodata)
+		return make_rodata(t, btf_fd);
 	fd = map_create(BPF_MAP_TYPE_INSN_ARRAY, sizeof(v), t->n, t->extra,
 			t->kind == TAB_FUNC ? "ft" : "jt");
 	if (fd < 0)
@@ -378,7 +423,7 @@ void kern_load(const struct prog *p, int btf_fd, bool jit, char *log, u32 log_si
 	if (l->nmap < 0) {
 		l->nmap = 0;
 		for (t = 0; t < p->ntab; t++)
-			l->map_fd[l->nmap++] = make_table(&p->tab[t]);
+			l->map_fd[l->nmap++] = make_table(&p->tab[t], btf_fd);
 	}
 	if (l->fd >= 0) {
 		close(l->fd);
