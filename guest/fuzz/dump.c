@@ -267,13 +267,14 @@ void dump_prog(const struct prog *p)
 		const struct table *tab = &p->tab[t];
 
 		if (tab->kind == TAB_JUMP)
-			printf("/* table %d: jump table of f%d, %u entries, map_extra %u */\n",
-			       t, tab->func, tab->n, tab->extra);
+			printf("/* table %d: jump table of f%d, %u entries */\n",
+			       t, tab->func, tab->n);
+		else if (tab->rodata)
+			printf("/* table %d: function table, %d args, %u entries, read-only data, DATASEC %u */\n",
+			       t, tab->arity, tab->n, tab->btf_datasec);
 		else
-			printf("/* table %d: function table, %d args, %u entries, %s %u */\n",
-			       t, tab->arity, tab->n,
-			       tab->rodata ? "read-only data, DATASEC" : "map_extra",
-			       tab->rodata ? tab->btf_datasec : tab->extra);
+			printf("/* table %d: function table, %d args, %u entries, an insn_array map */\n",
+			       t, tab->arity, tab->n);
 		printf("__u32 table%d[] = {", t);
 		for (e = 0; e < tab->n && e < MAX_ENTRIES; e++)
 			printf("%s%u", e % 16 ? ", " : "\n\t", tab->off[e]);

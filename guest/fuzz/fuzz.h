@@ -69,7 +69,6 @@ struct table {
 	int func;		/* jump table: the function that uses it */
 	int arity;		/* function table: of its functions */
 	u32 n;			/* entries (max_entries) */
-	u32 extra;		/* map_extra: BTF type of a function table */
 	u32 btf_array;		/* function table: its BTF array type */
 	/* function table: given as read-only data, a frozen
 	 * BPF_F_RDONLY_PROG array map whose BTF (DATASEC btf_datasec) is an

@@ -1131,10 +1131,7 @@ static void gen_ftables(struct gen *g)
 		t->n = 1 + rnd(g->r, 8);
 		for (i = 0; i < t->n; i++)
 			t->ref[i] = cand[rnd(g->r, n)];
-		t->extra = chance(g->r, 50);
-		t->rodata = chance(g->r, 50);
-		if (t->rodata)
-			t->extra = 0;
+		t->rodata = true;
 	}
 }
 
@@ -1160,7 +1157,6 @@ static void assign_btf(struct prog *p)
 		if (p->tab[t].kind != TAB_FUNC)
 			continue;
 		p->tab[t].btf_array = id++;
-		p->tab[t].extra = p->tab[t].extra ? p->tab[t].btf_array : 0;
 	}
 	/* read-only data: a VAR of the array and its DATASEC */
 	for (t = 0; t < p->ntab; t++) {

@@ -48,7 +48,11 @@ static u64 ptr(const void *p)
 	return (u64)(unsigned long)p;
 }
 
-static int map_create(u32 type, u32 value_size, u32 n, u32 extra, const char *name)
+/* A map with a 4-byte key; with the BTF type @btf_value_type of @btf_fd
+ * for its value if @btf_fd >= 0
+ */
+static int map_create(u32 type, u32 value_size, u32 n, u32 flags, int btf_fd,
+		      u32 btf_value_type, const char *name)
 {
 	union bpf_attr a;
 
@@ -57,7 +61,11 @@ static int map_create(u32 type, u32 value_size, u32 n, u32 extra, const char *na
 	a.key_size = 4;
 	a.value_size = value_size;
 	a.max_entries = n;
-	a.map_extra = extra;
+	a.map_flags = flags;
+	if (btf_fd >= 0) {
+		a.btf_fd = btf_fd;
+		a.btf_value_type_id = btf_value_type;
+	}
 	strncpy(a.map_name, name, sizeof(a.map_name) - 1);
 	return sys_bpf(BPF_MAP_CREATE, &a);
 }
@@ -135,7 +143,7 @@ int kern_init(u32 timeout)
 		perror("fuzz: capget");
 		return -1;
 	}
-	array_fd = map_create(BPF_MAP_TYPE_ARRAY, 8, ARRAY_ENTRIES, 0, "fuzz_array");
+	array_fd = map_create(BPF_MAP_TYPE_ARRAY, 8, ARRAY_ENTRIES, 0, -1, 0, "fuzz_array");
 	if (array_fd < 0) {
 		perror("fuzz: array map");
 		return -1;
@@ -288,20 +296,11 @@ int kern_btf(const struct prog *p)
 static int make_rodata(const struct table *t, int btf_fd)
 {
 	u64 v[MAX_ENTRIES];
-	union bpf_attr a;
 	u32 i;
 	int fd;
 
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_ARRAY;
-	a.key_size = 4;
-	a.value_size = t->n * 8;
-	a.max_entries = 1;
-	a.map_flags = BPF_F_RDONLY_PROG;
-	a.btf_fd = btf_fd;
-	a.btf_value_type_id = t->btf_datasec;
-	strcpy(a.map_name, "ft.rodata");
-	fd = sys_bpf(BPF_MAP_CREATE, &a);
+	fd = map_create(BPF_MAP_TYPE_ARRAY, t->n * 8, 1, BPF_F_RDONLY_PROG,
+			btf_fd, t->btf_datasec, "ft.rodata");
 	if (fd < 0)
 		return -errno;
 	for (i = 0; i < t->n; i++)
@@ -322,7 +321,7 @@ static int make_table(const struct table *t, int btf_fd)
 
 	if (t->rodata)
 		return make_rodata(t, btf_fd);
-	fd = map_create(BPF_MAP_TYPE_INSN_ARRAY, sizeof(v), t->n, t->extra,
+	fd = map_create(BPF_MAP_TYPE_INSN_ARRAY, sizeof(v), t->n, 0, -1, 0,
 			t->kind == TAB_FUNC ? "ft" : "jt");
 	if (fd < 0)
 		return -errno;

@@ -167,15 +167,20 @@ static void mut_finfo(struct prog *p, struct rng *r)
 	note(p, "func_info %u now %u", k, p->finfo[k].insn_off);
 }
 
-static void mut_extra(struct prog *p, struct rng *r)
+/* A function table as an insn_array map, which is always a jump table:
+ * the kernel must refuse it
+ */
+static void mut_rodata(struct prog *p, struct rng *r)
 {
 	struct table *t;
 
 	if (!p->ntab)
 		return;
 	t = &p->tab[rnd(r, p->ntab)];
-	t->extra = chance(r, 50) ? rnd(r, 14 + p->nfunc + 4) : 0;
-	note(p, "table %d map_extra now %u", (int)(t - p->tab), t->extra);
+	if (t->kind != TAB_FUNC)
+		return;
+	t->rodata = false;
+	note(p, "table %d now an insn_array map", (int)(t - p->tab));
 }
 
 /* Insert or delete one instruction; nothing is adjusted */
@@ -243,7 +248,7 @@ void mutate_prog(struct prog *p, struct rng *r)
 			mut_finfo(p, r);
 			break;
 		case 8:
-			mut_extra(p, r);
+			mut_rodata(p, r);
 			break;
 		default:
 			mut_shift(p, r);
