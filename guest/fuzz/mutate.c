@@ -172,15 +172,16 @@ static void mut_finfo(struct prog *p, struct rng *r)
  */
 static void mut_rodata(struct prog *p, struct rng *r)
 {
-	struct table *t;
+	int t, ft[MAX_TABLES], n = 0;
 
-	if (!p->ntab)
+	for (t = 0; t < p->ntab; t++)
+		if (p->tab[t].kind == TAB_FUNC)
+			ft[n++] = t;
+	if (!n)
 		return;
-	t = &p->tab[rnd(r, p->ntab)];
-	if (t->kind != TAB_FUNC)
-		return;
-	t->rodata = false;
-	note(p, "table %d now an insn_array map", (int)(t - p->tab));
+	t = ft[rnd(r, n)];
+	p->tab[t].rodata = false;
+	note(p, "table %d now an insn_array map", t);
 }
 
 /* Insert or delete one instruction; nothing is adjusted */
