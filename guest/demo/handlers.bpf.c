@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The 'make run' demo of callx: a table of handlers that clang-22 compiles
- * into a load from the table and an indirect call. libbpf turns the table
- * into an insn_array map of the handlers (a function table, with its BTF
- * type); the verifier checks every handler the key can reach against the
- * table's prototype; the JIT lowers the callx to the kernel's hardened
+ * into a load from the table and an indirect call. The table stays in
+ * .rodata: libbpf writes each handler's byte offset in the program into its
+ * slot, and the kernel makes a function table of the map; the verifier
+ * checks every handler the key can reach against the prototype the BTF
+ * gives the slot; the JIT lowers the callx to the kernel's hardened
  * indirect call.
  */
 #include <linux/bpf.h>
